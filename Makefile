@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (README.md):
 #   make book   set up .venv, fetch the site's JS from npm, execute the chapters, build _build/html
 #   make test   the same set-up, then ruff and pytest (library, notebooks, grader, built site)
+SHELL      := /bin/bash
 PYTHON     ?= python3
 VENV       ?= .venv
 BIN        := $(VENV)/bin
@@ -37,8 +38,10 @@ $(VENDOR)/.done: package.json package-lock.json $(VENV)/.setup-done
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cp -r node_modules/mathjax/es5 $(VENDOR)/mathjax
 	cp node_modules/requirejs/require.js $(VENDOR)/require.js
-	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js $(VENDOR)/
-	cp node_modules/@jupyter-widgets/html-manager/dist/*.woff* $(VENDOR)/
+	mkdir -p $(VENDOR)/@jupyter-widgets/html-manager/dist  # the npm layout: fonts are found by it
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} \
+	   $(VENDOR)/@jupyter-widgets/html-manager/dist/
 	$(BIN)/python -c "from plotly.offline import get_plotlyjs; \
 	    open('$(VENDOR)/plotly.min.js', 'w').write(get_plotlyjs())"
 	touch $@

@@ -25,3 +25,6 @@ def fresh_data_state():
     fetch_module = importlib.import_module("dlnlp.data.fetch")
     fetch_module._announced.clear()
     fetch_module.last_source.clear()
+
+
+pytest_plugins = ["browser"]  # the `browser` fixture for the site tests
