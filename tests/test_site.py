@@ -1,8 +1,4 @@
-"""The built website in headless Chromium, with every non-local request blocked.
-
-Needs Debian's chromium (`apt-get install chromium`); set CHROMIUM to use another binary.
-Without a browser these tests skip, unless DLNLP_REQUIRE_BROWSER=1 (as in CI), where that fails.
-"""
+"""The built website in headless Chromium (see browser.py), every non-local request blocked."""
 
 from urllib.parse import urlparse
 
@@ -12,16 +8,8 @@ from browser import Visit, serve
 from conftest import ROOT
 
 CHAPTER = "book/word-vectors/count-based"
-PAGES = ["book/intro", "book/how-to-use", CHAPTER, "book/word-vectors/planned", "book/bibliography"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 
 
 @pytest.fixture(scope="module")
