@@ -33,15 +33,19 @@ $(VENV)/.setup-done: requirements.txt pyproject.toml
 # plotly.js comes from the plotly Python package.  None of it is committed.
 assets: $(VENDOR)/.done
 
-$(VENDOR)/.done: package.json package-lock.json $(VENV)/.setup-done
+$(VENDOR)/.done: Makefile package.json package-lock.json $(VENV)/.setup-done
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cp -r node_modules/mathjax/es5 $(VENDOR)/mathjax
 	cp node_modules/requirejs/require.js $(VENDOR)/require.js
-	mkdir -p $(VENDOR)/@jupyter-widgets/html-manager/dist  # the npm layout: fonts are found by it
+	mkdir -p $(VENDOR)/@jupyter-widgets/html-manager/dist  # the npm layout, as require.js names it
 	cp node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js \
-	   node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} \
 	   $(VENDOR)/@jupyter-widgets/html-manager/dist/
+	# Each bundle in embed-amd.js looks for its fonts beside its own AMD module name:
+	# @jupyter-widgets/{base,controls} in @jupyter-widgets/, the embedder in html-manager/dist/.
+	for d in @jupyter-widgets @jupyter-widgets/html-manager/dist; do \
+	    cp node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} $(VENDOR)/$$d/; \
+	done
 	$(BIN)/python -c "from plotly.offline import get_plotlyjs; \
 	    open('$(VENDOR)/plotly.min.js', 'w').write(get_plotlyjs())"
 	touch $@

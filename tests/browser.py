@@ -83,6 +83,22 @@ class Visit:
         self.page.goto(url, wait_until="load")
         self._settle()
 
+    def broken_fonts(self):
+        """Load every @font-face the page declares, used or not; return those that fail.
+
+        Browsers fetch a font only when some glyph needs it, so a page can look fine while its
+        stylesheets point at fonts that are not there; this makes the check independent of that.
+        """
+        broken = self.page.evaluate(
+            """async () => {
+                const faces = [...document.fonts];
+                await Promise.allSettled(faces.map(f => f.load()));
+                return faces.filter(f => f.status === 'error').map(f => f.family);
+            }"""
+        )
+        self._settle()
+        return sorted(set(broken))
+
     def _count(self, step):
         self.pending += step
 

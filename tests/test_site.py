@@ -24,6 +24,7 @@ def test_page_renders_offline(browser, server, page):
     assert v.blocked == [], "the page asked the network for these"
     assert v.failed == [], "these local requests failed"
     assert v.errors == [], "console errors"
+    assert v.broken_fonts() == [], "these fonts are declared but cannot be loaded"
     assert v.page.locator("article h1").first.is_visible()
     images = v.page.locator("img")
     for i in range(images.count()):

@@ -59,6 +59,7 @@ def test_widgets_render_and_respond_offline(browser, widget_site):
         v = Visit(browser, f"{url}/book/widgets.html")
         page = v.page
         page.wait_for_selector(".widget-slider", timeout=20_000)
+        assert v.broken_fonts() == []
         assert v.blocked == [] and v.failed == [] and v.errors == []
         assert page.locator(".widget-hprogress").count() == 1  # tqdm's bar
         assert page.locator(".widget-text input").input_value() == "3"
