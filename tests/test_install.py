@@ -49,6 +49,10 @@ def test_git_install_into_clean_venv_runs_a_chapter_outside_the_repo(tmp_path):
     # the installed package, not the checkout, is what gets imported
     where = run(python, "-c", "import dlnlp; print(dlnlp.__file__)", cwd=outside)
     assert str(ROOT) not in where and "site-packages" in where
+    # students install this package: the grader comes with it, its hidden tests do not
+    shipped = run(python, "-c", "import autograder, pathlib; print(sorted(p.name for p in "
+                  "pathlib.Path(autograder.__file__).parent.iterdir()))", cwd=outside)  # fmt: skip
+    assert "sandbox.py" in shipped and "checks" not in shipped
 
     env = {
         "PATH": f"{tmp_path / 'venv' / 'bin'}:/usr/bin:/bin",

@@ -1,0 +1,4 @@
+# ruff: noqa
+# expected: 0
+# build: empty
+# A zero-byte file.

@@ -1,0 +1,4 @@
+# ruff: noqa
+# expected: 0
+# build: malformed_json
+# The notebook cut off half-way (an interrupted upload).
