@@ -1,8 +1,9 @@
 """dlnlp: the library behind the Deep Learning for NLP course-book.
 
 Modules are named after the lectures: ``device`` (where code runs, how big a run is),
-``data`` (datasets, vocabulary), ``vectors`` (count-based vectors, word2vec, GloVe) and
-``viz`` (figures that work in JupyterLab, Colab and the static site).
+``data`` (datasets, vocabulary), ``vectors`` (count-based vectors, word2vec, GloVe), ``nn``
+(autograd from scratch, gradient checking, optimisers) and ``viz`` (figures that work in
+JupyterLab, Colab and the static site).
 """
 
 from dlnlp import device
