@@ -4,6 +4,8 @@
   grade ASSIGNMENT SUB...      grade notebooks (or folders): DIR/<student>/results.json,
                                feedback.html/.md, DIR/grades.csv and the nbgrader gradebook
   check NOTEBOOK               a notebook's visible tests, in the same sandbox (for students)
+  gradescope ASSIGNMENT        Gradescope autograder zip: the grader, the hidden tests and the
+                               locked cells' checksums (no solutions), into DIR (--out)
 
 Exit status of grade: 0 when every submission got a result (even 0 points).
 """
@@ -48,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     chk = commands.add_parser("check", help="run a notebook's visible tests (for students)")
     chk.add_argument("notebook", type=Path)
 
+    gs = commands.add_parser("gradescope", help="a Gradescope autograder bundle (zip)")
+    gs.add_argument("assignment")
+    gs.add_argument("--out", type=Path, help="folder for the zip; default: COURSE/autograded")
+    gs.add_argument("--course", type=Path, default=COURSE, help="nbgrader course folder")
+
     for p in (grade, chk):
         p.add_argument("--timeout", type=float, default=10.0, help="seconds per cell or test")
         p.add_argument("--memory", type=int, default=1024, help="address space limit, MB")
@@ -61,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.check import check
 
         return check(args.notebook, _limits(args))
+    if args.command == "gradescope":
+        from autograder.gradescope import bundle
+
+        course = args.course.resolve()
+        print(bundle(args.assignment, course, (args.out or course / "autograded").resolve()))
+        return 0
     from autograder.grade import grade_batch, load_checks
 
     course = args.course.resolve()

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import secrets
@@ -92,10 +93,12 @@ def _course_code(keep: list[str]) -> set[str]:
     """Where the grader's checks and the course library live. From a source checkout, the
     checkout (its ``.git`` too); where they are installed into the environment, the package
     folders themselves, so that a student cannot call the library's word2vec for an answer."""
-    import dlnlp  # the library the chapters use: it holds finished versions of the exercises
-
+    packages = [Path(__file__).resolve().parent]
+    spec = importlib.util.find_spec("dlnlp")  # the chapters' library: finished exercises
+    if spec is not None and spec.origin:  # (absent where only the grader is installed)
+        packages.append(Path(spec.origin).resolve().parent)
     found = set()
-    for pkg in (Path(__file__).resolve().parent, Path(dlnlp.__file__).resolve().parent):
+    for pkg in packages:
         installed = any(_inside(str(pkg), k) for k in keep)
         found.add(str(pkg if installed else pkg.parent))
     return found
