@@ -51,7 +51,9 @@ def window_cooccurrence(
     Args:
         sentences: token ids, one sequence per sentence (windows never cross a
             sentence boundary), or one flat array for a corpus without sentences.
-            Negative ids (e.g. words dropped from the vocabulary) break windows too.
+            Negative ids (e.g. words dropped from the vocabulary) are skipped: no pair
+            involving them is counted, but they keep their place, so a window of m still
+            spans m positions around a word, dropped ones included.
         vocab_size: V, the number of rows and columns.
         window: m, how many tokens on each side count as context.
         weighting: see :func:`distance_weights`.
@@ -69,15 +71,13 @@ def window_cooccurrence(
     ids = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int64)
     if ids.size and ids.max() >= vocab_size:
         raise ValueError(f"token id {ids.max()} is out of range for vocab_size={vocab_size}")
-    rows, cols, vals = [], [], []
-    for d in range(1, window + 1):
+    # One distance at a time, summed as we go: memory grows with the corpus, not with m times it.
+    X = sp.csr_matrix((vocab_size, vocab_size), dtype=np.float64)
+    for d, weight in enumerate(weights, start=1):
         left, right = ids[:-d], ids[d:]
         keep = (left >= 0) & (right >= 0)
-        rows.append(left[keep])
-        cols.append(right[keep])
-        vals.append(np.full(int(keep.sum()), weights[d - 1]))
-    r, c, v = (np.concatenate(x) for x in (rows, cols, vals))
-    X = sp.coo_matrix((v, (r, c)), shape=(vocab_size, vocab_size)).tocsr()
+        pairs = (np.full(int(keep.sum()), weight), (left[keep], right[keep]))
+        X = X + sp.coo_matrix(pairs, shape=(vocab_size, vocab_size)).tocsr()
     return (X + X.T).tocsr()  # count each pair from both ends
 
 
