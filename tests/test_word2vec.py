@@ -290,6 +290,11 @@ def test_hierarchical_softmax_training_and_reproducibility(corpus):
     assert runs[0].loss[-1, 1] < runs[0].loss[0, 1]
 
 
+def test_divergence_is_an_error_not_nan_vectors(corpus):
+    with pytest.raises(FloatingPointError, match="lower alpha"):
+        train(corpus[0][:50_000], hs=True, alpha=1e4, dim=20, epochs=1, progress=False)
+
+
 def test_bad_arguments():
     words = "a b c a b c a b".split()
     with pytest.raises(ValueError, match="min_count"):

@@ -117,7 +117,9 @@ def _why_not_mirror(ds: Dataset, mirror: Path | None, mirror_file: Path | None) 
 def _failure(err: requests.RequestException) -> str:
     if isinstance(err, requests.HTTPError) and err.response is not None:
         return f"the server answered HTTP {err.response.status_code}"
-    return f"no network: {type(err).__name__}"
+    if isinstance(err, requests.Timeout):
+        return "no network: the download timed out"
+    return "no network: could not connect"
 
 
 def _hash(path: Path, algorithm: str = "sha256") -> str:

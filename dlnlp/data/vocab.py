@@ -93,8 +93,8 @@ def subsample(
     ``p_keep(w) = min(1, sqrt(t / f(w)) + t / f(w))``, the form used in the word2vec C code
     (``ran = (sqrt(cn / (sample * train_words)) + 1) * (sample * train_words) / cn``). The paper
     (Mikolov et al. 2013b, "Distributed Representations of Words and Phrases and their
-    Compositionality") states the discard probability as ``1 - sqrt(t / f(w))``. Words with
-    f(w) <= t are always kept.
+    Compositionality") states the discard probability as ``1 - sqrt(t / f(w))``. In the C form
+    a word is always kept up to f(w) = φ² t ≈ 2.618 t (where sqrt(t / f) + t / f = 1).
 
     ids: int array (n,) of token ids; counts: (V,) counts per id (e.g. ``Vocab.counts``).
     Returns the kept ids, in order, shape (m,) with m <= n.

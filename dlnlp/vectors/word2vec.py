@@ -385,6 +385,11 @@ def train(
         torch.set_num_threads(old_threads)
     if trainer.error is not None:
         raise trainer.error
+    if not torch.isfinite(V_in).all():
+        raise FloatingPointError(
+            f"training diverged (the vectors are no longer finite numbers); lower alpha "
+            f"(it was {alpha}) or batch_size"
+        )
     return Word2VecResult(
         V=V_in.cpu(),
         U=U_out.cpu(),
