@@ -3,7 +3,8 @@
 Modules are named after the lectures: ``device`` (where code runs, how big a run is),
 ``data`` (datasets, vocabulary), ``vectors`` (count-based vectors, word2vec, GloVe), ``nn``
 (autograd from scratch, gradient checking, optimisers), ``sequence`` (n-gram and recurrent
-language models, RNN/LSTM/GRU cells) and ``viz`` (figures that work in
+language models, RNN/LSTM/GRU cells), ``attention`` (kernel regression, scoring functions,
+Transformer blocks) and ``viz`` (figures that work in
 JupyterLab, Colab and the static site).
 """
 
