@@ -93,7 +93,9 @@ def judge(test: Test, outcome: Outcome, expected: object) -> TestResult:
 def compare(got: object, expected: object, label: str) -> str | None:
     """None if ``got`` matches ``expected`` (same shape, finite where it is, close within
     RTOL/ATOL); otherwise a message that names the problem but not the expected value."""
-    if isinstance(expected, tuple | list) and any(np.ndim(e) > 0 for e in expected):
+    if isinstance(expected, tuple | list) and any(
+        isinstance(e, tuple | list) or np.ndim(e) > 0 for e in expected
+    ):
         if not isinstance(got, list) or len(got) != len(expected):
             return f"{label} should have {len(expected)} parts"
         for i, (g, e) in enumerate(zip(got, expected)):
