@@ -32,6 +32,11 @@ from tqdm.auto import tqdm
 POSTFIX_EVERY = 50  # steps between updates of the progress bar's perplexity
 
 
+
+def perplexity(mean_loss: float) -> float:
+    """exp(mean cross-entropy in nats); inf for a run that diverged (exp would overflow)."""
+    return math.exp(mean_loss) if mean_loss < 700 else math.inf
+
 def batchify(ids: Tensor | np.ndarray, batch_size: int) -> Tensor:
     """Cut a stream of N token ids into B columns: shape (N // B, B), column b holding tokens
     b·(N // B) .. (b+1)·(N // B) - 1 in order; the last N mod B tokens are dropped."""
@@ -83,7 +88,7 @@ def evaluate(model: nn.Module, data: Tensor, bptt: int) -> float:
         for x, y in bptt_batches(data, bptt):
             scores, state = model(x, state)
             total += F.cross_entropy(scores.flatten(0, 1), y.flatten(), reduction="sum")
-    return math.exp(total.item() / (len(data) - 1) / data.shape[1])
+    return perplexity(total.item() / (len(data) - 1) / data.shape[1])
 
 
 @dataclass
@@ -175,7 +180,7 @@ def train(
             tokens += y.numel()
             steps += 1
             if steps % POSTFIX_EVERY == 0:
-                bar.set_postfix(ppl=f"{math.exp(total.item() / tokens):.1f}", lr=epoch_lr)
+                bar.set_postfix(ppl=f"{perplexity(total.item() / tokens):.1f}", lr=epoch_lr)
             out_of_budget = (max_steps is not None and steps >= max_steps) or (
                 max_seconds is not None and elapsed + time.perf_counter() - start >= max_seconds
             )
@@ -184,7 +189,7 @@ def train(
         bar.close()
         seconds = time.perf_counter() - start
         elapsed += seconds
-        history.train_ppl.append(math.exp(total.item() / tokens))
+        history.train_ppl.append(perplexity(total.item() / tokens))
         history.lr.append(epoch_lr)
         history.seconds.append(seconds)
         history.tokens.append(tokens)
