@@ -137,3 +137,11 @@ def test_bad_arguments():
         gradcheck(lambda x: sum(x), [1.0, 2.0], [1.0, 1.0])
     with pytest.raises(TypeError, match="int64"):
         gradcheck(lambda x: x.sum(), np.arange(3), np.ones(3))
+
+
+def test_scalar_inputs_are_checked_like_arrays():
+    def f(b):
+        return float((3.0 * b) ** 2)
+
+    assert gradcheck(f, [np.array(2.0)], [np.array(36.0)]).passed
+    assert not gradcheck(f, [np.array(2.0)], [np.array(30.0)]).passed

@@ -5,6 +5,7 @@
 rows, log-softmax, cross-entropy) to train a small network; ``gradcheck`` compares any gradient
 with central finite differences and reports the largest relative error, where it is, and the
 entries that sit on a kink; ``optim`` has SGD, momentum, Adagrad, RMSprop and Adam, each making
-the same steps as ``torch.optim``, and learning-rate schedules as plain functions. Import the
-modules: ``from dlnlp.nn import autograd, gradcheck, optim``.
+the same steps as ``torch.optim``, and learning-rate schedules as plain functions;
+``window_ner`` is the window classifier for named entities (in torch) with CoNLL's entity-level
+F1. Import the modules: ``from dlnlp.nn import autograd, gradcheck, optim, window_ner``.
 """

@@ -110,7 +110,8 @@ class GradcheckReport:
             )
         text += f", tolerance {self.tol:.0e}"
         if self.kinks:
-            text += f"; {len(self.kinks)} entries within h of a kink left out"
+            n = len(self.kinks)
+            text += f"; {n} {'entry' if n == 1 else 'entries'} within h of a kink left out"
         return "; ".join([text, *self.warnings])
 
 
@@ -162,7 +163,7 @@ def gradcheck(
     kinks = [
         (k, tuple(int(j) for j in i))
         for k, errors in enumerate(rel_errors)
-        for i in zip(*np.nonzero(errors > tol))
+        for i in map(tuple, np.argwhere(errors > tol))  # argwhere: 0-d inputs too
         if _near_kink(f, inputs, k, i, f_x, grads[k][i], h, tol, tiny)
     ]
     smooth = [errors.copy() for errors in rel_errors]
