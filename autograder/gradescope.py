@@ -40,7 +40,7 @@ python3 -c 'import sys; assert sys.version_info >= (3, 10), sys.version'
 export PIP_BREAK_SYSTEM_PACKAGES=1  # Ubuntu 24.04 marks its Python as externally managed
 # the course's answers may use torch: its CPU build, without the CUDA libraries
 python3 -m pip install --no-cache-dir torch --index-url https://download.pytorch.org/whl/cpu
-python3 -m pip install --no-cache-dir "numpy>=1.24" "nbgrader>=0.9.3,<0.10"
+python3 -m pip install --no-cache-dir "numpy>=1.24" "nbgrader>=0.9.3,<0.10" matplotlib
 """
 
 RUN_AUTOGRADER = """\
