@@ -20,15 +20,18 @@ upstream gradients ``dhs`` (T, B, H) of the loss for each step's output h_t and 
 
 Independence of the parts: the LSTM and GRU forward tests run with a stable sigmoid in place
 of the student's (Part 1), and the cell backward and BPTT receive the forward's values from
-here, so a wrong forward costs neither. BPTT calls the student's ``lstm_cell_backward``: the
-sandbox can only put a function in its place through a harness probe, and none exists for it
-yet, so a wrong cell backward also costs BPTT tests (its hints say so).
+here, so a wrong forward costs neither. BPTT runs with the harness's stand-in cell backward in
+place of the student's (a fixed function of the same arguments that is not the LSTM's
+gradient), so a wrong cell backward costs only Part 3.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from autograder.harness import lstm_cell_backward_standin
 from autograder.verdict import Test
 
 ASSIGNMENT = "a5_lstm"
@@ -329,7 +332,10 @@ _BWD = dict(fn="lstm_cell_backward", part="test_lstm_backward", reference=lstm_c
             returns=_GRADS)  # fmt: skip
 _GRU = dict(fn="gru_cell_forward", part="test_gru_forward", reference=gru_cell_forward,
             label="h", patch=_STABLE)  # fmt: skip
-_BPTT = dict(fn="lstm_bptt", part="test_bptt", reference=lstm_bptt, returns=_SEQ_GRADS)
+# BPTT is graded with the harness's stand-in cell backward in place of the student's (Part 3)
+_BPTT = dict(fn="lstm_bptt", part="test_bptt", returns=_SEQ_GRADS,
+             reference=functools.partial(lstm_bptt, cell_backward=lstm_cell_backward_standin),
+             patch={"lstm_cell_backward": {"probe": "lstm_cell_backward_standin"}})  # fmt: skip
 
 TESTS = [
     Test("sigmoid: values", points=5, inputs=_sigmoid_inputs, **_SIG, hint=HINTS["sigmoid"]),

@@ -1,10 +1,9 @@
 # ruff: noqa
-# expected: 55
+# expected: 75
 # splice: lstm_backward
 # tanh' at the wrong point: 1 - c**2 instead of 1 - tanh(c)**2 on the path through h. Only the
-# test with dh = 0 (where that path carries nothing) passes: loses 25 of Part 3's 30. lstm_bptt
-# calls this lstm_cell_backward, so Part 5 loses its 20 as well (the harness has no probe to
-# put a correct cell backward in its place; with one, this case would score 75).
+# test with dh = 0 (where that path carries nothing) passes: loses 25 of Part 3's 30. Part 5
+# keeps its 20: BPTT is graded with the harness's stand-in cell backward in place of this one.
 def lstm_cell_backward(dh, dc, x, h_prev, c_prev, gates, c, weight_ih, weight_hh):
     H = h_prev.shape[1]
     i, f, g, o = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :]
