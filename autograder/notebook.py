@@ -115,8 +115,8 @@ def answers(sub: Submission, spec: dict[str, list[str]], assignment: str) -> Ans
     out = Answers({})
     code_cells = [c for c in sub.cells if c["cell_type"] == "code"]
     by_id: dict[str, list[dict]] = {}
-    for cell in code_cells:
-        if cell["grade_id"]:
+    for cell in code_cells:  # a locked cell (solution: false) is never an answer, whatever its id
+        if cell["grade_id"] and cell["nbgrader"].get("solution", True):
             by_id.setdefault(cell["grade_id"], []).append(cell)
     missing = []
     for grade_id in spec:
