@@ -61,6 +61,8 @@ def _keep_paths() -> list[str]:
     """The Python environment, which must stay visible inside the sandbox."""
     paths = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}
     paths |= {str(Path(sys.executable).resolve().parent.parent)}
+    # and every package folder on the path: a .pth file may add one from another environment
+    paths |= {p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")}
     return sorted({os.path.realpath(p) for p in paths} | {os.path.abspath(sys.prefix)})
 
 
