@@ -14,14 +14,14 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-import shutil
 import warnings
 
+import assignment_batch as batch
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from test_autograder import ROOT, build, cli, parse
+from test_autograder import ROOT, cli, parse
 
 from autograder import protocol, release, verdict
 from autograder.checks import a4_backprop as checks
@@ -30,63 +30,21 @@ from dlnlp.nn.gradcheck import relative_error
 
 CASES = ROOT / "tests" / "autograder_cases" / "a4_backprop"
 SOURCE = ROOT / "assignments" / "source" / "a4_backprop" / "a4_backprop.ipynb"
-A3_SOURCE = ROOT / "assignments" / "source" / "a3_glove" / "a3_glove.ipynb"
-
-
-def _submission(case, solution: dict, released) -> bytes:
-    if case.build == "solution":
-        return SOURCE.read_bytes()
-    if case.build == "released":
-        return released.read_bytes()
-    if case.build == "a3_notebook":
-        return A3_SOURCE.read_bytes()
-    return build(case, solution, released, {})  # splices, stripped_metadata
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Release a copy of the course, build every case, grade them all in one batch."""
-    tmp = tmp_path_factory.mktemp("grading_a4")
-    course = tmp / "course"
-    shutil.copytree(ROOT / "assignments", course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "gradebook.db*"))  # fmt: skip
-    rel = cli("release", "a4_backprop", "--course", str(course))
-    assert rel.returncode == 0, rel.stdout + rel.stderr
-    released = course / "release" / "a4_backprop" / "a4_backprop.ipynb"
-    subs, out = tmp / "submissions", tmp / "out"
-    subs.mkdir()
-    solution = json.loads(SOURCE.read_text(encoding="utf-8"))
-    cases = [parse(p) for p in sorted(CASES.glob("*.py"))]
-    for case in cases:
-        (subs / f"{case.name}.ipynb").write_bytes(_submission(case, solution, released))
-    run = cli("grade", "a4_backprop", *map(str, sorted(subs.iterdir())), "--jobs", "2",
-              "--out", str(out), "--course", str(course))  # fmt: skip
-    return {"cases": cases, "run": run, "out": out, "subs": subs, "released": released}
-
-
-def _results(graded, name: str) -> dict:
-    return json.loads((graded["out"] / name / "results.json").read_text(encoding="utf-8"))
-
-
-def _text(graded, name: str) -> str:
-    r = _results(graded, name)
-    return r["output"] + "\n" + "\n".join(t["output"] for t in r["tests"])
+    return batch.grade_all(tmp_path_factory.mktemp("grading_a4"), "a4_backprop", other="a3_glove")
 
 
 def test_batch_finishes_with_status_0(graded):
-    run = graded["run"]
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
-    rows = (graded["out"] / "grades.csv").read_text().splitlines()
-    assert len(rows) == 1 + len(graded["cases"])
+    batch.assert_batch_finished(graded)
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.py")))
 def test_case_gets_its_expected_score(graded, name):
-    case = next(c for c in graded["cases"] if c.name == name)
-    results = _results(graded, name)
-    failed = [f"{t['name']}: {t['output']}" for t in results["tests"] if t["status"] == "failed"]
-    assert results["score"] == case.expected, "\n".join([results["output"], *failed])
-    assert sum(t["max_score"] for t in results["tests"]) == 100
+    batch.assert_expected_score(graded, name)
 
 
 def test_failures_carry_the_hint_of_the_mistake(graded):
@@ -115,10 +73,10 @@ def test_failures_carry_the_hint_of_the_mistake(graded):
         "a3_notebook": "another assignment",
         "stripped_metadata": "by function name",
     }
-    assert "not xᵀ δ_z, its transpose" in _text(graded, "backward_transposed_W")
-    assert "contains NaN or inf" in _text(graded, "relerr_no_floor")
+    assert "not xᵀ δ_z, its transpose" in batch.text(graded, "backward_transposed_W")
+    assert "contains NaN or inf" in batch.text(graded, "relerr_no_floor")
     for name, words in expected.items():
-        assert words in _text(graded, name), name
+        assert words in batch.text(graded, name), name
 
 
 def _reference_source_lines() -> set[str]:
@@ -162,9 +120,9 @@ def test_feedback_never_shows_hidden_code_inputs_or_expected_values(graded):
     for name in shown_cases:
         folder = graded["out"] / name
         shown = "".join((folder / f).read_text() for f in ("feedback.html", "feedback.md"))
-        shown += json.dumps(_results(graded, name)["tests"], ensure_ascii=False)
+        shown += json.dumps(batch.results(graded, name)["tests"], ensure_ascii=False)
         assert not [line for line in secret_lines if line in shown]
-        seed = _results(graded, name)["extra_data"]["seed"]
+        seed = batch.results(graded, name)["extra_data"]["seed"]
         for index, test in enumerate(checks.TESTS):
             args = test.inputs(np.random.default_rng([seed, index]))
             for x in _numbers(args) + _numbers(test.reference(*args)):

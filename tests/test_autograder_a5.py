@@ -14,12 +14,12 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-import shutil
 
+import assignment_batch as batch
 import numpy as np
 import pytest
 import torch
-from test_autograder import ROOT, build, cli, parse
+from test_autograder import ROOT, cli
 
 from autograder import release
 from autograder.checks import a5_lstm as checks
@@ -29,58 +29,19 @@ SOURCE = ROOT / "assignments" / "source" / "a5_lstm" / "a5_lstm.ipynb"
 TIMEOUT = "30"  # seconds per cell or test: no case loops, so only a loaded machine comes near
 
 
-def _submission(case, solution: dict, released) -> bytes:
-    if case.build == "solution":
-        return SOURCE.read_bytes()
-    if case.build == "released":
-        return released.read_bytes()
-    return build(case, solution, released, {})  # splices, stripped_metadata
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Release a copy of the course, build every case, grade them all in one batch."""
-    tmp = tmp_path_factory.mktemp("grading_a5")
-    course = tmp / "course"
-    shutil.copytree(ROOT / "assignments", course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "gradebook.db*"))  # fmt: skip
-    rel = cli("release", "a5_lstm", "--course", str(course))
-    assert rel.returncode == 0, rel.stdout + rel.stderr
-    released = course / "release" / "a5_lstm" / "a5_lstm.ipynb"
-    subs, out = tmp / "submissions", tmp / "out"
-    subs.mkdir()
-    solution = json.loads(SOURCE.read_text(encoding="utf-8"))
-    cases = [parse(p) for p in sorted(CASES.glob("*.py"))]
-    for case in cases:
-        (subs / f"{case.name}.ipynb").write_bytes(_submission(case, solution, released))
-    run = cli("grade", "a5_lstm", *map(str, sorted(subs.iterdir())), "--jobs", "2",
-              "--out", str(out), "--course", str(course), "--timeout", TIMEOUT)  # fmt: skip
-    return {"cases": cases, "run": run, "out": out, "subs": subs, "released": released}
-
-
-def _results(graded, name: str) -> dict:
-    return json.loads((graded["out"] / name / "results.json").read_text(encoding="utf-8"))
-
-
-def _text(graded, name: str) -> str:
-    r = _results(graded, name)
-    return r["output"] + "\n" + "\n".join(t["output"] for t in r["tests"])
+    return batch.grade_all(tmp_path_factory.mktemp("grading_a5"), "a5_lstm", timeout=TIMEOUT)
 
 
 def test_batch_finishes_with_status_0(graded):
-    run = graded["run"]
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
-    rows = (graded["out"] / "grades.csv").read_text().splitlines()
-    assert len(rows) == 1 + len(graded["cases"])
+    batch.assert_batch_finished(graded)
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.py")))
 def test_case_gets_its_expected_score(graded, name):
-    case = next(c for c in graded["cases"] if c.name == name)
-    results = _results(graded, name)
-    failed = [f"{t['name']}: {t['output']}" for t in results["tests"] if t["status"] == "failed"]
-    assert results["score"] == case.expected, "\n".join([results["output"], *failed])
-    assert sum(t["max_score"] for t in results["tests"]) == 100
+    batch.assert_expected_score(graded, name)
 
 
 def test_failures_carry_the_hint_of_the_mistake(graded):
@@ -100,11 +61,11 @@ def test_failures_carry_the_hint_of_the_mistake(graded):
         "stripped_metadata": "by function name",
     }
     for name, words in expected.items():
-        assert words in _text(graded, name), name
+        assert words in batch.text(graded, name), name
 
 
 def test_a_wrong_forward_costs_no_other_part(graded):
-    parts = _results(graded, "forget_gate_input_weights")["tests"]
+    parts = batch.results(graded, "forget_gate_input_weights")["tests"]
     lost = {t["name"].split(":")[0] for t in parts if t["status"] == "failed"}
     assert lost == {"lstm forward"}
 
@@ -137,9 +98,9 @@ def test_feedback_never_shows_hidden_code_inputs_or_expected_values(graded):
                  "bptt_dc_dropped", "gru_keras_reset", "released_unanswered"]:  # fmt: skip
         folder = graded["out"] / name
         shown = "".join((folder / f).read_text() for f in ("feedback.html", "feedback.md"))
-        shown += json.dumps(_results(graded, name)["tests"], ensure_ascii=False)
+        shown += json.dumps(batch.results(graded, name)["tests"], ensure_ascii=False)
         assert not [line for line in secret_lines if line in shown]
-        seed = _results(graded, name)["extra_data"]["seed"]
+        seed = batch.results(graded, name)["extra_data"]["seed"]
         for index, test in enumerate(checks.TESTS):
             args = test.inputs(np.random.default_rng([seed, index]))
             for x in _numbers(args) + _numbers(test.reference(*args)):
