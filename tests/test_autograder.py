@@ -320,3 +320,16 @@ def test_hidden_references_agree_with_torch_autograd(seed):
     x = rng.normal(size=7) * 900
     want = torch.sigmoid(torch.tensor(x)).numpy()
     np.testing.assert_allclose(checks.sigmoid(x), want, rtol=1e-12, atol=1e-300)
+
+
+def assert_release_committed(graded: dict, assignment: str) -> None:
+    """The student notebook in the repository (which the book's Colab buttons open) is current."""
+    committed = ROOT / "assignments" / "release" / assignment / f"{assignment}.ipynb"
+    where = committed.relative_to(ROOT)
+    fix = f"run `python -m autograder release {assignment}` and commit {where}"
+    assert committed.is_file(), f"missing: {fix}"
+    assert committed.read_bytes() == graded["released"].read_bytes(), f"out of date: {fix}"
+
+
+def test_the_committed_student_notebook_is_the_release(graded):
+    assert_release_committed(graded, "a2_word2vec")

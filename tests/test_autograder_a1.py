@@ -19,7 +19,7 @@ import re
 import assignment_batch as batch
 import numpy as np
 import pytest
-from test_autograder import ROOT, cli
+from test_autograder import ROOT, assert_release_committed, cli
 
 from autograder import release
 from autograder.checks import a1_count_vectors as checks
@@ -260,3 +260,7 @@ def test_hidden_inputs_hold_the_edge_cases(seed):
     words = checks.distinct_words(corpus)
     assert any(w[0].isupper() for w in words) and any(w[0].isdigit() for w in words)
     assert any(a != b and b.startswith(a) for a in words for b in words)
+
+
+def test_the_committed_student_notebook_is_the_release(graded):
+    assert_release_committed(graded, "a1_count_vectors")

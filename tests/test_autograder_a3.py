@@ -18,7 +18,7 @@ import assignment_batch as batch
 import numpy as np
 import pytest
 import torch
-from test_autograder import ROOT, cli
+from test_autograder import ROOT, assert_release_committed, cli
 
 from autograder import release
 from autograder.checks import a3_glove as checks
@@ -230,3 +230,7 @@ def test_hidden_adagrad_is_torchs_adagrad():
     theta, grad, G, lr = checks._adagrad_inputs("untouched")(rng)
     (got_theta, got_G), _ = checks.adagrad(theta, grad, G, lr)
     assert (G == 0).any() and np.array_equal(got_theta, theta) and np.array_equal(got_G, G)
+
+
+def test_the_committed_student_notebook_is_the_release(graded):
+    assert_release_committed(graded, "a3_glove")

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from test_autograder import ROOT, cli, parse
+from test_autograder import ROOT, assert_release_committed, cli, parse
 
 from autograder import protocol, release, verdict
 from autograder.checks import a4_backprop as checks
@@ -346,3 +346,7 @@ def test_hidden_windows_and_gradient_check_references():
         assert checks.max_relative_error(analytic, numeric, tiny) == pytest.approx(want)
         if kind == "tiny":
             assert ((analytic == 0) & (numeric == 0)).any() and tiny != 1e-3
+
+
+def test_the_committed_student_notebook_is_the_release(graded):
+    assert_release_committed(graded, "a4_backprop")

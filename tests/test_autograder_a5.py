@@ -19,7 +19,7 @@ import assignment_batch as batch
 import numpy as np
 import pytest
 import torch
-from test_autograder import ROOT, cli
+from test_autograder import ROOT, assert_release_committed, cli
 
 from autograder import release
 from autograder.checks import a5_lstm as checks
@@ -279,3 +279,7 @@ def test_hidden_inputs_tell_the_mistakes_apart():
 
     dhs = checks._bptt_inputs("last")(rng)[0]
     assert not dhs[:-1].any() and dhs[-1].any() and len(dhs) >= 3
+
+
+def test_the_committed_student_notebook_is_the_release(graded):
+    assert_release_committed(graded, "a5_lstm")
