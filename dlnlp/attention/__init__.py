@@ -6,6 +6,7 @@ and a kernel width learned by leave-one-out; ``scoring`` turns scores into weigh
 softmax and defines the additive and scaled dot-product scoring functions; ``transformer``
 writes out multi-head attention, sinusoidal positional encoding, encoder and decoder blocks
 (with the parameter layout of ``torch.nn``, so weights copy both ways) and a decoder-only GPT
-language model with ``generate``. Import the modules:
-``from dlnlp.attention import kernel_regression, scoring, transformer``.
+language model with ``generate``; ``pretrained`` loads a real BERT-style model (all-MiniLM-L6-v2
+by default) into those encoder blocks and reads its attention weights. Import the modules:
+``from dlnlp.attention import kernel_regression, scoring, transformer, pretrained``.
 """
