@@ -13,11 +13,15 @@ under the same names, so a state dict trained with one loads into the other.
 Dropout (Zaremba et al. 2014) is applied to the embeddings, between the recurrent layers and to
 the last layer's outputs -- never to the recurrent connections. With ``tie_weights`` (Press &
 Wolf 2017; Inan et al. 2017) the output matrix W is the embedding matrix E, which needs the
-embedding size to equal the hidden size.
+embedding size to equal the hidden size. :meth:`RNNLM.set_unigram_bias` starts the output bias b
+at the log unigram frequencies, so that an untrained model, whose W h^(L) is small, predicts
+roughly the unigram distribution instead of the uniform one.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
@@ -82,3 +86,11 @@ class RNNLM(nn.Module):
         e = F.dropout(self.embedding(x), self.dropout, self.training)  # (T, B, d)
         h, state = self.rnn(e, state)  # (T, B, H)
         return self.output(F.dropout(h, self.dropout, self.training)), state
+
+    def set_unigram_bias(self, ids: Tensor | np.ndarray) -> None:
+        """Set the output bias to log P(w), the add-one unigram frequencies of ``ids`` (N,)."""
+        counts = torch.bincount(torch.as_tensor(ids).flatten(), minlength=len(self.output.bias))
+        if len(counts) > len(self.output.bias):
+            raise ValueError(f"ids go up to {len(counts) - 1}, beyond the vocabulary size")
+        with torch.no_grad():
+            self.output.bias.copy_(torch.log((counts + 1.0) / (counts.sum() + len(counts))))

@@ -10,17 +10,17 @@ gradient flows back at most T steps: truncated backpropagation through time.
 Exploding gradients are cut by :func:`clip_grad_norm`: when the norm ‖g‖ of the whole gradient
 exceeds a threshold θ, g is scaled down to θ g / ‖g‖, keeping its direction (Pascanu et al.
 2013). The loss is the mean cross-entropy over the T·B predictions; the perplexity is
-exp(mean cross-entropy). :func:`train` uses plain SGD with the learning rate multiplied by
-``lr_decay`` after each epoch past ``decay_after`` (Zaremba et al. 2014), and works on whatever
-device the model is on. Sizes (epochs, H, T, B) come from the caller, e.g. from
-:func:`dlnlp.device.profile`.
+exp(mean cross-entropy). :func:`train` uses plain SGD by default, or any ``torch.optim``
+optimizer it is given (Adam, say); either way the learning rate is multiplied by ``lr_decay``
+after each epoch past ``decay_after`` (Zaremba et al. 2014). It works on whatever device the
+model is on. Sizes (epochs, H, T, B) come from the caller, e.g. from :func:`dlnlp.device.profile`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,11 +31,15 @@ from tqdm.auto import tqdm
 
 POSTFIX_EVERY = 50  # steps between updates of the progress bar's perplexity
 
+OptimizerOrFactory = (
+    torch.optim.Optimizer | Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer]
+)
 
 
 def perplexity(mean_loss: float) -> float:
     """exp(mean cross-entropy in nats); inf for a run that diverged (exp would overflow)."""
     return math.exp(mean_loss) if mean_loss < 700 else math.inf
+
 
 def batchify(ids: Tensor | np.ndarray, batch_size: int) -> Tensor:
     """Cut a stream of N token ids into B columns: shape (N // B, B), column b holding tokens
@@ -98,9 +102,11 @@ class History:
     Attributes:
         train_ppl: perplexity on the training batches of the epoch, measured while training.
         valid_ppl: perplexity on the validation stream after the epoch (empty without one).
-        lr: the learning rate of the epoch.
+        lr: the learning rate of the epoch (of the optimizer's first parameter group).
         seconds: training time of the epoch (evaluation excluded).
         tokens: tokens predicted in the epoch's training steps.
+        loss: the training loss (mean cross-entropy in nats over the T·B predictions) of every
+            training step, all epochs in a row: the loss curve.
         grad_norm: ‖g‖ before clipping (with or without ``clip``), at every training step.
     """
 
@@ -109,12 +115,41 @@ class History:
     lr: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
     grad_norm: list[float] = field(default_factory=list)
 
     @property
     def tokens_per_second(self) -> float:
         """Training speed over all epochs."""
         return sum(self.tokens) / sum(self.seconds)
+
+
+def make_optimizer(model: nn.Module, optimizer: OptimizerOrFactory | None, lr: float | None):
+    """The optimizer :func:`train` steps: SGD with rate ``lr`` (default 20) for None, the given
+    one (checked to hold only ``model``'s parameters), or ``optimizer(model.parameters())``."""
+    if optimizer is None:
+        return torch.optim.SGD(model.parameters(), lr=20.0 if lr is None else lr)
+    if lr is not None:
+        raise ValueError(
+            f"lr={lr} sets the rate of the default SGD; with optimizer= give the rate to the "
+            "optimizer instead, e.g. functools.partial(torch.optim.Adam, lr=1e-3)"
+        )
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        made = optimizer(model.parameters()) if callable(optimizer) else None
+        if not isinstance(made, torch.optim.Optimizer):
+            raise TypeError(
+                f"optimizer={optimizer!r}: pass a torch.optim.Optimizer over the model's "
+                "parameters, or a function of the parameters that returns one, e.g. "
+                "functools.partial(torch.optim.Adam, lr=1e-3)"
+            )
+        optimizer = made
+    own = {id(p) for p in model.parameters()}
+    if not all(id(p) in own for g in optimizer.param_groups for p in g["params"]):
+        raise ValueError(
+            "the optimizer updates parameters that are not the model's (was it made for "
+            "another model?); make it from model.parameters()"
+        )
+    return optimizer
 
 
 def train(
@@ -125,7 +160,8 @@ def train(
     epochs: int = 1,
     batch_size: int = 20,
     bptt: int = 35,
-    lr: float = 20.0,
+    lr: float | None = None,
+    optimizer: OptimizerOrFactory | None = None,
     clip: float | None = 0.25,
     lr_decay: float = 1.0,
     decay_after: int = 0,
@@ -135,14 +171,19 @@ def train(
     progress: bool = True,
 ) -> History:
     """Train a language model (``model(x (T, B), state) -> (scores (T, B, V), state)``, e.g.
-    :class:`dlnlp.sequence.rnn_lm.RNNLM`) with SGD and truncated BPTT, on its own device.
+    :class:`dlnlp.sequence.rnn_lm.RNNLM`) with truncated BPTT, on its own device.
 
     Args:
         train_ids, valid_ids: token id streams, shape (N,).
         epochs: passes over the training stream.
         batch_size: B, columns; bptt: T, steps per window.
-        lr: learning rate of epochs 1 .. ``decay_after``; epoch e after that uses
-            lr · lr_decay^(e - decay_after).
+        lr: the learning rate of the default SGD (None: 20).
+        optimizer: None for SGD with rate ``lr``; a ``torch.optim.Optimizer`` over the model's
+            parameters (its state, e.g. Adam's moments, carries over between calls); or a
+            function of the parameters that makes one, e.g.
+            ``functools.partial(torch.optim.Adam, lr=1e-3)``.
+        lr_decay, decay_after: epochs 1 .. ``decay_after`` run at the optimizer's rate r (as
+            it is when ``train`` is called); epoch e after that at r · lr_decay^(e - decay_after).
         clip: θ of :func:`clip_grad_norm`, or None not to clip. (The defaults lr = 20, θ = 0.25
             are those of PyTorch's word-language-model example.)
         eval_batch_size: columns of the validation stream.
@@ -155,28 +196,36 @@ def train(
     device = next(model.parameters()).device
     data = batchify(train_ids, batch_size).to(device)
     valid = None if valid_ids is None else batchify(valid_ids, eval_batch_size).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    optimizer = make_optimizer(model, optimizer, lr)
+    rates = [group["lr"] for group in optimizer.param_groups]
     history, steps, elapsed = History(), 0, 0.0
     for epoch in range(1, epochs + 1):
-        epoch_lr = lr * lr_decay ** max(epoch - decay_after, 0)
-        optimizer.param_groups[0]["lr"] = epoch_lr
+        factor = lr_decay ** max(epoch - decay_after, 0)
+        for group, rate in zip(optimizer.param_groups, rates):
+            group["lr"] = rate * factor
+        epoch_lr = optimizer.param_groups[0]["lr"]
         model.train()
-        state, total, tokens, norms = None, torch.zeros((), device=device), 0, []
+        n_windows = math.ceil((len(data) - 1) / bptt)
+        # per-step numbers go into buffers allocated once: keeping a small tensor per step
+        # alive instead made a CPU process grow by megabytes per step (heap fragmentation)
+        losses, norms = torch.zeros(n_windows, device=device), torch.zeros(n_windows, device=device)
+        state, total, tokens = None, torch.zeros((), device=device), 0
         start = time.perf_counter()
         bar = tqdm(
             bptt_batches(data, bptt),
-            total=math.ceil((len(data) - 1) / bptt),
+            total=n_windows,
             desc=f"epoch {epoch}/{epochs}",
             disable=not progress,
         )
-        for x, y in bar:
+        for i, (x, y) in enumerate(bar):
             scores, state = model(x, detach(state))
             loss = F.cross_entropy(scores.flatten(0, 1), y.flatten())
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            norms.append(clip_grad_norm(model.parameters(), math.inf if clip is None else clip))
+            norms[i] = clip_grad_norm(model.parameters(), math.inf if clip is None else clip)
             optimizer.step()
-            total += loss.detach() * y.numel()
+            losses[i] = loss.detach()
+            total += losses[i] * y.numel()
             tokens += y.numel()
             steps += 1
             if steps % POSTFIX_EVERY == 0:
@@ -187,13 +236,15 @@ def train(
             if out_of_budget:
                 break
         bar.close()
+        mean_loss = total.item() / tokens  # waits for the device to finish the epoch
         seconds = time.perf_counter() - start
         elapsed += seconds
-        history.train_ppl.append(perplexity(total.item() / tokens))
+        history.train_ppl.append(perplexity(mean_loss))
         history.lr.append(epoch_lr)
         history.seconds.append(seconds)
         history.tokens.append(tokens)
-        history.grad_norm.extend(torch.stack(norms).tolist())
+        history.loss.extend(losses[: i + 1].tolist())
+        history.grad_norm.extend(norms[: i + 1].tolist())
         if valid is not None:
             history.valid_ppl.append(evaluate(model, valid, bptt))
         if out_of_budget:
