@@ -63,3 +63,32 @@ def test_every_chapter_was_executed_into_the_site(site):
             "Traceback" not in html
             and "Error" not in re.sub(r"<[^>]+>", "", html).split("Exercises")[0]
         ), page
+
+
+COLAB = re.compile(r"https://colab\.research\.google\.com/github/([^/\s]+/[^/\s]+)/blob/([^/\s]+)/([\w./-]+?\.ipynb)")
+
+
+def test_every_assignment_is_opened_in_colab_from_a_chapter():
+    """Each released assignment has a Colab button in a chapter, at the configured repository."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    linked = set()
+    for path in setup_cell.chapters():
+        for repo, branch, target in COLAB.findall(path.read_text()):
+            assert (repo, branch) == (config["url"].removeprefix("https://github.com/"),
+                                      config["branch"]), path  # fmt: skip
+            assert (ROOT / target).is_file(), f"{path} opens {target}, which is not committed"
+            linked.add(target)
+    assignments = sorted((ROOT / "assignments" / "source").iterdir())
+    expected = {f"assignments/release/{a.name}/{a.name}.ipynb" for a in assignments}
+    assert expected <= linked, f"no chapter opens {sorted(expected - linked)} in Colab"
+
+
+def test_assignment_downloads_are_in_the_site(site):
+    found = set()
+    for path in setup_cell.chapters():
+        html = site / path.relative_to(ROOT).with_suffix(".html")
+        for href in re.findall(r'href="([^"]*_downloads/[^"]*\.ipynb)"', html.read_text()):
+            assert (html.parent / href).resolve().is_file(), f"{html}: broken link {href}"
+            found.add(href.rsplit("/", 1)[1])
+    assignments = {f"{a.name}.ipynb" for a in (ROOT / "assignments" / "source").iterdir()}
+    assert found == assignments, f"download links for {sorted(assignments ^ found)}"
