@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -192,13 +193,20 @@ def _session(todo, outcomes, limits, hide, iso, deadline, output) -> tuple[int, 
                     elif ev["id"] == current:
                         _record(ev, outcomes)
                         current, started = None, time.monotonic()
-            if proc.poll() is not None and current is not None:
-                # the harness is gone but a child it forked still holds the pipe open
+            if proc.poll() is not None and current is not None and not _pending(results_r):
+                # the harness is gone (its last events, if any, are read) but a child it
+                # forked still holds the pipe open
                 return printed, _ended(proc, current, outcomes, todo, output)
     finally:
         _kill(proc, uid)
         os.close(results_r)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _pending(fd: int) -> bool:
+    """Whether ``fd`` has data (or its end) to read now: a harness that wrote its last
+    events and exited between two reads has not crashed."""
+    return bool(select.select([fd], [], [], 0)[0])
 
 
 def _feed(pipe, data: bytes) -> None:
