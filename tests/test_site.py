@@ -79,13 +79,17 @@ def test_word_space_responds_without_kernel(browser, server):
     assert v.errors == [] and v.blocked == []
 
 
-def test_colab_button_points_at_the_notebook_on_main(browser, server):
+def test_colab_buttons_point_at_the_notebooks_on_main(browser, server):
+    """The theme's launch button opens the chapter; the chapter's own opens its assignment."""
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
     v = Visit(browser, f"{server}/{CHAPTER}.html")
-    hrefs = v.page.eval_on_selector_all(
-        "a[href*='colab.research.google.com']", "els => els.map(e => e.href)"
+    links = v.page.eval_on_selector_all(
+        "a[href*='colab.research.google.com']",
+        "els => els.map(e => [e.closest('article') !== null, e.href])",
     )
-    org_repo = urlparse(repo["url"]).path.strip("/")
-    assert hrefs == [
-        f"https://colab.research.google.com/github/{org_repo}/blob/main/{CHAPTER}.ipynb"
+    colab = f"https://colab.research.google.com/github/{urlparse(repo['url']).path.strip('/')}"
+    assignment = "assignments/release/a1_count_vectors/a1_count_vectors.ipynb"
+    assert sorted(links) == [
+        [False, f"{colab}/blob/main/{CHAPTER}.ipynb"],
+        [True, f"{colab}/blob/main/{assignment}"],
     ]
