@@ -3,6 +3,8 @@
     python benchmarks/word2vec.py                       # skip-gram, negative sampling
     python benchmarks/word2vec.py --cbow --epochs 1     # CBOW, one pass
     python benchmarks/word2vec.py --corpus my.txt.gz --max-words 1000000
+    python benchmarks/word2vec.py --repeats 3           # 3 rounds, medians and ratio ranges
+    python benchmarks/word2vec.py --no-numba            # dlnlp's torch steps (the GPU's path)
 
 The corpus defaults to text8 through dlnlp.data (its prefix where the full file cannot be had).
 Both tools get the same sentences (10,000-word pieces: gensim ignores words past 10,000 in one
@@ -11,17 +13,22 @@ schedule (alpha to alpha / 10^4). Speed is raw words per second of training, voc
 building excluded; the CPU seconds are printed too, as on a shared machine the wall clock
 depends on the other load. Quality: Spearman's rho on WordSim-353 and SimLex-999, and the
 accuracy on the Google analogies (restrict_vocab=30000), all by gensim's KeyedVectors
-evaluators on dlnlp.data's files. It prints; it asserts nothing.
+evaluators on dlnlp.data's files. With --repeats N the two alternate N times (dlnlp first,
+then gensim first, ...); each round's ratio compares two neighbouring runs, and the table shows
+the medians and the range of the ratios, as the load on a shared machine changes from minute to
+minute. It prints; it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 from gensim.models import Word2Vec
 
 from dlnlp import data
+from dlnlp.vectors import word2vec
 from dlnlp.vectors.word2vec import read_corpus, train
 
 SENTENCE = 10_000
@@ -103,27 +110,54 @@ def main() -> None:
     p.add_argument("--alpha", type=float, default=None, help="default 0.025 (SG), 0.05 (CBOW)")
     p.add_argument("--device", default="cpu")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--repeats", type=int, default=1, help="rounds of dlnlp and gensim")
+    p.add_argument("--no-numba", action="store_true", help="dlnlp's torch steps on a CPU too")
     a = p.parse_args()
     a.alpha = a.alpha if a.alpha is not None else (0.05 if a.cbow else 0.025)
+    if a.no_numba:
+        word2vec.numba = None
+    path = "numba loops" if word2vec.numba is not None and a.device == "cpu" else "torch steps"
     sentences = load(a.corpus, a.max_words)
     n = sum(map(len, sentences))
     print(
         f"{'CBOW' if a.cbow else 'skip-gram'}, negative sampling: {n:,} words of {a.corpus}, "
         f"d={a.dim} window={a.window} K={a.negative} min_count={a.min_count} "
         f"sample={a.sample} epochs={a.epochs} threads={a.threads} alpha={a.alpha} "
-        f"device={a.device}"
+        f"device={a.device}; dlnlp runs its {path}"
     )
-    rows = {}
-    for name, run in (("dlnlp", run_dlnlp), ("gensim", run_gensim)):
-        speed, kv = run(sentences, a)
-        rows[name] = {**speed, **quality(kv)}
-    print(f"\n{'':14s}{'dlnlp':>12s}{'gensim':>12s}{'dlnlp/gensim':>14s}")
-    for key in rows["dlnlp"]:
-        mine, theirs = rows["dlnlp"][key], rows["gensim"][key]
-        fmt = "{:12,.0f}" if key == "words/s" else "{:12.3f}"
-        ratio = mine / theirs if theirs else float("nan")
-        print(f"{key:14s}{fmt.format(mine)}{fmt.format(theirs)}{ratio:14.2f}")
+    runs = (("dlnlp", run_dlnlp), ("gensim", run_gensim))
+    rounds = []
+    for r in range(a.repeats):
+        rows = {}
+        for name, run in runs if r % 2 == 0 else runs[::-1]:
+            speed, kv = run(sentences, a)
+            rows[name] = {**speed, **quality(kv)}
+        rounds.append(rows)
+        if a.repeats > 1:
+            print(
+                f"round {r + 1}: words/s {rows['dlnlp']['words/s']:,.0f} vs "
+                f"{rows['gensim']['words/s']:,.0f}, WS353 {rows['dlnlp']['WS353 rho']:.3f} vs "
+                f"{rows['gensim']['WS353 rho']:.3f}"
+            )
+    report(rounds)
     print("\nwords/s: raw words x epochs / training seconds (measured on this machine, as loaded)")
+
+
+def report(rounds: list[dict[str, dict[str, float]]]) -> None:
+    """The median of each measure over the rounds, and the ratio dlnlp/gensim: its median over
+    the rounds, and its range when there is more than one."""
+    spread = len(rounds) > 1
+    print(f"\n{'':14s}{'dlnlp':>12s}{'gensim':>12s}{'dlnlp/gensim':>14s}", end="")
+    print(f"{'(min - max)':>16s}" if spread else "")
+    for key in rounds[0]["dlnlp"]:
+        mine = statistics.median(r["dlnlp"][key] for r in rounds)
+        theirs = statistics.median(r["gensim"][key] for r in rounds)
+        ratios = [
+            r["dlnlp"][key] / r["gensim"][key] if r["gensim"][key] else float("nan") for r in rounds
+        ]
+        fmt = "{:12,.0f}" if key == "words/s" else "{:12.3f}"
+        line = f"{key:14s}{fmt.format(mine)}{fmt.format(theirs)}{statistics.median(ratios):14.2f}"
+        print(line + (f"{min(ratios):9.2f} - {max(ratios):.2f}" if spread else ""))
 
 
 if __name__ == "__main__":

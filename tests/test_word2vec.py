@@ -11,7 +11,7 @@ import torch
 from scipy import stats
 
 from dlnlp import data
-from dlnlp.vectors import load_word2vec, save_word2vec
+from dlnlp.vectors import load_word2vec, save_word2vec, word2vec
 from dlnlp.vectors.huffman import huffman_tree
 from dlnlp.vectors.noise import NoiseSampler, alias_table, noise_distribution
 from dlnlp.vectors.word2vec import (
@@ -22,10 +22,12 @@ from dlnlp.vectors.word2vec import (
     log_sigmoid,
     main,
     naive_softmax_loss,
+    negative_sampling_chunk,
     negative_sampling_loss,
     negative_sampling_step,
     sigmoid,
     train,
+    train_step,
 )
 
 NUMBERS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
@@ -192,6 +194,36 @@ def test_hierarchical_softmax_step_is_the_exact_gradient_summed_over_the_batch(r
     assert loss.item() == pytest.approx(sum(e[0] for e in exact))
 
 
+@pytest.mark.parametrize("cbow", [False, True])
+@pytest.mark.parametrize("compiled", [False, True])
+def test_negative_sampling_chunk_takes_the_steps_of_train_step(rng, cbow, compiled):
+    """The CPU's loops (numba, or plain Python) against the torch step, batch by batch."""
+    if compiled and word2vec.numba is None:
+        pytest.skip("numba is not installed")
+    python = getattr(negative_sampling_chunk, "py_func", negative_sampling_chunk)
+    chunk = negative_sampling_chunk if compiled else python
+    n, B, V, d, K = 70, 16, 9, 5, 3  # small V: rows repeat within a batch; a partial last batch
+    W, U = rng.normal(size=(V, d)), rng.normal(size=(V, d))
+    if cbow:  # 2m = 4 context slots, some empty (0), at least one word each
+        inputs = np.where(rng.random((n, 4)) < 0.3, 0, rng.integers(1, V, size=(n, 4)))
+        inputs[:, 0] = rng.integers(1, V, size=n)
+    else:
+        inputs = rng.integers(1, V, size=(n, 1))
+    targets = rng.integers(1, V, size=(n, 1 + K))
+    lrs = np.array([0.3, 0.2, 0.1, 0.05, 0.02])  # one per batch of B
+    W_t, U_t, W_before, U_before = torch.tensor(W), torch.tensor(U), W.copy(), U.copy()
+    expected = 0.0
+    for i, lr in enumerate(lrs):
+        rows = torch.tensor(inputs[i * B : (i + 1) * B])
+        batch = rows if cbow else rows[:, 0]
+        expected += train_step(W_t, U_t, batch, torch.tensor(targets[i * B : (i + 1) * B]), lr)
+    loss = chunk(W, U, inputs, targets, lrs, B)
+    np.testing.assert_allclose(W, W_t.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(U, U_t.numpy(), rtol=1e-10, atol=1e-12)
+    assert loss == pytest.approx(expected.item(), rel=1e-10)
+    assert np.abs(W - W_before).max() > 0.1 and np.abs(U - U_before).max() > 0.1  # it moved
+
+
 def test_noise_sampler_matches_unigram_to_the_three_quarters():
     counts = np.array([0, 5000, 1200, 700, 300, 90, 40, 10, 3, 1])  # word 0 (<unk>) never drawn
     p = counts**0.75 / (counts**0.75).sum()
@@ -278,6 +310,20 @@ def test_training_lowers_the_loss_and_groups_number_words(corpus, cbow):
     for probe in ("three", "four"):
         neighbours = {w for w, _ in kv.most_similar(probe, topn=10)}
         assert len(neighbours & NUMBERS) >= 3, (probe, neighbours)
+
+
+@pytest.mark.parametrize("cbow", [False, True])
+def test_cpu_training_is_the_same_with_and_without_numba(corpus, monkeypatch, cbow):
+    """One thread, one seed: numba's loops and the torch steps (the GPU's path) give one run."""
+    if word2vec.numba is None:
+        pytest.skip("numba is not installed")
+    settings = dict(cbow=cbow, dim=20, epochs=1, threads=1, progress=False, seed=2)
+    fast = train(corpus[0][:30_000], **settings)
+    monkeypatch.setattr(word2vec, "numba", None)
+    plain = train(corpus[0][:30_000], **settings)
+    np.testing.assert_allclose(fast.V.numpy(), plain.V.numpy(), atol=1e-6)
+    np.testing.assert_allclose(fast.U.numpy(), plain.U.numpy(), atol=1e-6)
+    np.testing.assert_allclose(fast.loss, plain.loss, rtol=1e-5)
 
 
 def test_hierarchical_softmax_training_and_reproducibility(corpus):

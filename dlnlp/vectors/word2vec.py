@@ -14,7 +14,11 @@ The module has three layers:
    checks numerically: :func:`naive_softmax_loss`, :func:`negative_sampling_loss`,
    :func:`hierarchical_softmax_loss` and :func:`cbow_loss`;
 2. the same gradients for a batch as one in-place torch step, on any device, touching only the
-   rows that occur: :func:`negative_sampling_step`, :func:`hierarchical_softmax_step`;
+   rows that occur: :func:`negative_sampling_step`, :func:`hierarchical_softmax_step`, and
+   :func:`train_step` around them (h from V, its step back into V). On a CPU, negative
+   sampling runs the same steps as loops compiled by numba, :func:`negative_sampling_chunk`:
+   torch makes one pass over a batch per operation, the loops finish each example's rows while
+   they are in cache, and release the GIL for the worker threads (several times faster);
 3. the trainer :func:`train` (subsampling, dynamic windows, linear learning-rate decay,
    hogwild worker threads) and its command line::
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
+import math
 import sys
 import threading
 import time
@@ -43,6 +48,11 @@ from dlnlp.data import Vocab, subsample
 from dlnlp.vectors.huffman import HuffmanTree, huffman_tree
 from dlnlp.vectors.io import keyed_vectors, save_word2vec
 from dlnlp.vectors.noise import NoiseSampler
+
+try:  # the CPU's fast path; without it the torch steps do the same work, several times slower
+    import numba
+except ImportError:
+    numba = None
 
 # --- 1. Exact losses and gradients for one example (NumPy) ---------------------------------
 
@@ -149,14 +159,14 @@ def cbow_loss(contexts: np.ndarray, c: int, U: np.ndarray, loss=naive_softmax_lo
 # --- 2. One SGD step for a batch (torch, in place, any device) ------------------------------
 
 
-def negative_sampling_step(h: torch.Tensor, targets: torch.Tensor, U: torch.Tensor, lr: float):
+def negative_sampling_step(h: torch.Tensor, targets: torch.Tensor, U: torch.Tensor, lr):
     """One SGD step of negative sampling for a batch of B examples.
 
     Args:
         h: input vectors, shape (B, d).
         targets: shape (B, 1 + K): the word to predict, then its K noise words.
         U: output vectors (V, d); only the rows in ``targets`` are updated, in place.
-        lr: learning rate.
+        lr: learning rate, a float or a 0-d tensor.
 
     Returns ``(step_h, loss)``: ``step_h`` (B, d) is -lr dJ/dh, for the caller to add to the
     input rows that made h; ``loss`` is the summed J of the batch (a 0-d tensor), computed
@@ -166,12 +176,11 @@ def negative_sampling_step(h: torch.Tensor, targets: torch.Tensor, U: torch.Tens
     B, d = h.shape
     flat = targets.reshape(-1)
     u = U.index_select(0, flat).view(B, -1, d)  # (B, 1+K, d)
-    z = torch.linalg.vecdot(u, h.unsqueeze(1))  # (B, 1+K) scores s ...
-    z[:, 1:].neg_()  # ... as z = ±s: + for the word to predict, - for noise; J = -Σ log σ(z)
+    s = torch.bmm(u, h.unsqueeze(2)).squeeze(2)  # (B, 1+K) scores uᵀh
+    sign = 1.0 - 2.0 * (torch.arange(s.shape[1], device=s.device) > 0).to(s.dtype)  # +1, -1...
+    z = s * sign  # + for the word to predict, - for noise: J = -Σ log σ(z)
     loss = F.logsigmoid(z).sum().neg()
-    g = torch.sigmoid(z.neg_())  # σ(-z) = -dJ/dz
-    g[:, 1:].neg_()  # -dJ/ds = ±σ(-z)
-    g.mul_(lr)
+    g = torch.sigmoid(-z) * sign * lr  # -lr dJ/ds = ±lr σ(-z), exact where σ(z) rounds to 1
     step_h = torch.bmm(g.unsqueeze(1), u).squeeze(1)  # (B, d)
     step_u = torch.mul(g.unsqueeze(2), h.unsqueeze(1), out=u)  # (B, 1+K, d), reuses u
     U.index_add_(0, flat, step_u.view(-1, d))
@@ -213,6 +222,117 @@ def hierarchical_softmax_step(
     step_h = torch.zeros_like(h).index_add_(0, example, n.mul_(g.unsqueeze(1)))
     N.index_add_(0, nodes, h_rows.mul_(g.unsqueeze(1)))
     return step_h, loss
+
+
+def train_step(V, U, inputs, targets, lr, tree=None) -> torch.Tensor:
+    """One SGD step of skip-gram or CBOW for a batch: h from V, the output step, h's step back.
+
+    Args:
+        V: input vectors (V, d), updated in place (with U).
+        U: output vectors (V, d), or inner-node vectors (V - 1, d) when ``tree`` is given.
+        inputs: skip-gram: the center words (B,), h = v_c; CBOW: the context words (B, 2m),
+            0 where there is none (at least one per row), h = their mean. In CBOW -lr dJ/dh is
+            added to every context row (word2vec.c's convention: no 1/2m).
+        targets: (B, 1 + K) for :func:`negative_sampling_step`, or the words (B,) for
+            :func:`hierarchical_softmax_step` with ``tree`` = its (paths, codes, lengths).
+        lr: learning rate, a float or a 0-d tensor.
+
+    Returns the summed loss of the batch (a 0-d tensor).
+    """
+    cbow = inputs.dim() == 2
+    if cbow:
+        h = F.embedding_bag(inputs, V, mode="mean", padding_idx=0)  # (B, d), without row 0
+    else:
+        h = V.index_select(0, inputs)
+    if tree is None:
+        step_h, loss = negative_sampling_step(h, targets, U, lr)
+    else:
+        step_h, loss = hierarchical_softmax_step(h, targets, U, *tree, lr)
+    if cbow:
+        present = inputs > 0
+        V.index_add_(0, inputs[present], step_h.repeat_interleave(present.sum(1), dim=0))
+    else:
+        V.index_add_(0, inputs, step_h)
+    return loss
+
+
+def negative_sampling_chunk(V, U, inputs, targets, lrs, batch_size):
+    """:func:`train_step` with negative sampling over a whole chunk of examples, as loops.
+
+    The CPU's fast path, compiled by numba: the same batches and the same arithmetic as
+    :func:`train_step` (all gradients of a batch at the parameters before its step), but each
+    example's 1 + K rows are read, scored and stepped while they are in cache, where torch makes
+    one pass over the whole batch per operation. It releases the GIL, so the worker threads
+    run at the same time.
+
+    Args:
+        V, U: (V, d) float32 (or float64) arrays, updated in place.
+        inputs: (n, w) int64, the input rows of each example: w = 1 (skip-gram, the center) or
+            2m (CBOW, the context; 0 = none, at least one present).
+        targets: (n, 1 + K) int64, the word to predict, then K noise words.
+        lrs: (ceil(n / batch_size),) float32, the learning rate of each batch.
+
+    Returns the summed loss of the n examples (float).
+    """
+    n, width = inputs.shape
+    d, K1 = V.shape[1], targets.shape[1]
+    h = np.empty((batch_size, d), dtype=V.dtype)  # the batch's inputs ...
+    step_h = np.empty((batch_size, d), dtype=V.dtype)  # ... their steps -lr dJ/dh ...
+    g = np.empty((batch_size, K1), dtype=V.dtype)  # ... and -lr dJ/ds
+    loss = 0.0
+    for batch in range(lrs.shape[0]):
+        lr = lrs[batch]
+        first, stop = batch * batch_size, min((batch + 1) * batch_size, n)
+        for e in range(first, stop):  # the gradients, all at the parameters before the step
+            h_e, step_e, g_e = h[e - first], step_h[e - first], g[e - first]  # rows (views)
+            h_e[:] = 0.0
+            rows = 0
+            for j in range(width):
+                if inputs[e, j] > 0:
+                    rows += 1
+                    v = V[inputs[e, j]]
+                    for x in range(d):
+                        h_e[x] += v[x]
+            for x in range(d):
+                h_e[x] /= rows
+                step_e[x] = 0.0
+            for k in range(K1):  # the 1 + K scores first, so that their rows load together
+                u = U[targets[e, k]]
+                s = V.dtype.type(0.0)
+                for x in range(d):
+                    s += u[x] * h_e[x]
+                g_e[k] = s if k == 0 else -s  # z_k: + for the word to predict, - for noise
+            product = 1.0  # J = Σ_k softplus(-z_k) = Σ_k max(-z_k, 0) + log Π_k (1 + e^{-|z_k|})
+            for k in range(K1):
+                z = g_e[k]
+                e_z = math.exp(-abs(z))
+                loss += max(-z, 0.0)
+                product *= 1.0 + e_z
+                sigma_minus_z = e_z / (1.0 + e_z) if z >= 0 else 1.0 / (1.0 + e_z)  # σ(-z)
+                g_e[k] = lr * sigma_minus_z if k == 0 else -lr * sigma_minus_z  # -lr dJ/ds
+            loss += math.log(product)
+            for k in range(K1):
+                u = U[targets[e, k]]
+                for x in range(d):
+                    step_e[x] += g_e[k] * u[x]
+        for e in range(first, stop):  # the step
+            h_e, step_e, g_e = h[e - first], step_h[e - first], g[e - first]
+            for k in range(K1):
+                u = U[targets[e, k]]
+                for x in range(d):
+                    u[x] += g_e[k] * h_e[x]
+            for j in range(width):
+                if inputs[e, j] > 0:
+                    v = V[inputs[e, j]]
+                    for x in range(d):
+                        v[x] += step_e[x]
+    return loss
+
+
+if numba is not None:
+    negative_sampling_chunk = numba.njit(nogil=True, fastmath=True, cache=True)(
+        negative_sampling_chunk
+    )
 
 
 # --- 3. Training data: windows over a subsampled stream -------------------------------------
@@ -312,7 +432,10 @@ def train(
         threads: worker threads; each takes chunks of ``chunk_words`` words and updates the
             shared parameters without locks ("hogwild", as word2vec.c and gensim do). With
             threads=1 a run is reproducible from ``seed``.
-        device: torch device of the parameters, e.g. ``"cpu"`` or ``"cuda"``.
+        device: torch device of the parameters, e.g. ``"cpu"`` or ``"cuda"``. On a CPU,
+            negative sampling runs :func:`negative_sampling_chunk`, compiled by numba where it
+            is installed (the same steps as :func:`train_step`, several times faster);
+            everything else runs :func:`train_step`.
         batch_size: examples per SGD step (default 512; 128 for CBOW with hierarchical
             softmax). A batch adds up its updates of one row, all computed at the same
             parameters; too many of those (frequent words; the tree's root, which is in every
@@ -465,6 +588,7 @@ class _Trainer:
         self.words_before = np.append(0, np.cumsum(is_word))[starts]  # (n_chunks,)
         self.n_words = int(is_word.sum())
         device = V.device
+        self.tree = None
         if hs:
             tree: HuffmanTree = huffman_tree(counts)
             self.tree = [
@@ -472,6 +596,8 @@ class _Trainer:
             ]
         else:
             self.noise = NoiseSampler(counts, device=device)
+        # the CPU's fast path: the steps of train_step, as loops compiled by numba
+        self.use_numba = numba is not None and device.type == "cpu" and not hs
         self.tasks = iter(itertools.product(range(epochs), range(len(self.chunks))))
         self.lock = threading.Lock()
         self.losses: dict[tuple[int, int], float] = {}
@@ -512,8 +638,7 @@ class _Trainer:
         has = contexts > 0
         if self.cbow:
             order = rng.permutation(np.flatnonzero(has.any(1)))
-            targets, contexts = ids[order], contexts[order]
-            inputs = None
+            targets, inputs = ids[order], contexts[order]
         else:
             order = rng.permutation(int(has.sum()))
             targets, inputs = contexts[has][order], np.repeat(ids, has.sum(1))[order]
@@ -525,34 +650,22 @@ class _Trainer:
         if not self.hs:  # the word to predict, then K noise words: (n, 1+K)
             noise = self.noise((n, self.negative), gen)
             targets = torch.cat([targets.unsqueeze(1), noise], 1)
-        if self.cbow:
-            contexts = torch.from_numpy(contexts).to(device)
-        else:
-            inputs = torch.from_numpy(inputs).to(device)
         done = epoch * self.n_words + self.words_before[j]
         total = self.epochs * self.n_words
-        words = self.words_in(j)
+        starts = np.arange(0, n, self.batch_size)
+        lrs = self.alpha * np.maximum(1.0 - (done + self.words_in(j) * starts / n) / total, 1e-4)
+        lrs = lrs.astype(np.float32)
+        if self.use_numba:
+            rows = inputs.reshape(n, -1)  # (n, 1) centers or (n, 2m) contexts
+            loss = negative_sampling_chunk(
+                self.V.numpy(), self.U.numpy(), rows, targets.numpy(), lrs, self.batch_size
+            )
+            return loss / n
+        inputs, lrs = torch.from_numpy(inputs).to(device), torch.from_numpy(lrs).to(device)
         loss = torch.zeros((), device=device)
-        for b in range(0, n, self.batch_size):
-            lr = self.alpha * max(1.0 - (done + words * b / n) / total, 1e-4)
+        for i, b in enumerate(starts):
             batch = slice(b, b + self.batch_size)
-            if self.cbow:
-                ctx = contexts[batch]  # (B, 2m), 0 = no word
-                h = F.embedding_bag(ctx, self.V, mode="mean", padding_idx=0)
-            else:
-                h = self.V.index_select(0, inputs[batch])
-            if self.hs:
-                step_h, batch_loss = hierarchical_softmax_step(
-                    h, targets[batch], self.U, *self.tree, lr
-                )
-            else:
-                step_h, batch_loss = negative_sampling_step(h, targets[batch], self.U, lr)
-            if self.cbow:
-                on = ctx > 0
-                self.V.index_add_(0, ctx[on], step_h.repeat_interleave(on.sum(1), dim=0))
-            else:
-                self.V.index_add_(0, inputs[batch], step_h)
-            loss += batch_loss
+            loss += train_step(self.V, self.U, inputs[batch], targets[batch], lrs[i], self.tree)
         return loss.item() / n
 
     def loss_curve(self) -> np.ndarray:
