@@ -2,13 +2,16 @@
 
     python benchmarks/ptb_lstm.py --device cuda           # the full run: 13 epochs, our cells
     python benchmarks/ptb_lstm.py --device cuda --torch-cells     # the same with cuDNN's LSTM
-    python benchmarks/ptb_lstm.py --max-minutes 30        # a CPU budget: stops early
+    python benchmarks/ptb_lstm.py --device cpu --threads 1   # the full run on a CPU (35 min)
+    python benchmarks/ptb_lstm.py --max-minutes 10        # a CPU budget: stops early
     python benchmarks/ptb_lstm.py --max-steps 300 --device cpu --threads 1   # a smoke run
 
 The configuration of the paper's small model: 2 layers of H = 200 (embedding 200), no dropout,
 parameters from U(-0.1, 0.1), SGD with learning rate 1 for 4 epochs, then halved after every
 epoch, 13 epochs, T = 20 steps of truncated BPTT, B = 20 columns, gradients clipped at norm 5.
-The paper reports 120.7 validation and 114.5 test perplexity.
+The paper reports 120.7 validation and 114.5 test perplexity. On one thread of the project's
+2-core CPU the full run with our cells took 35 minutes (5,800 tokens/s) and reached 117.09 and
+113.16 (2026-12-03).
 
 Zaremba's loss is the cross-entropy *summed* over the T steps (averaged over the batch); ours is
 the mean over all T·B predictions, 1/T of it. So the paper's learning rate 1 and threshold 5 are
