@@ -83,6 +83,22 @@ def test_every_assignment_is_opened_in_colab_from_a_chapter():
     assert expected <= linked, f"no chapter opens {sorted(expected - linked)} in Colab"
 
 
+def test_assignments_open_their_chapters_in_colab():
+    """An assignment's links to the book work wherever the student opened it (Colab, a
+    download): each is a Colab link to a chapter of the book at the configured repository."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    chapters = {str(p.relative_to(ROOT)) for p in setup_cell.chapters()}
+    for path in sorted((ROOT / "assignments").glob("*/*/*.ipynb")):
+        text = path.read_text()
+        assert "](../" not in text, f"{path}: a relative link breaks outside the checkout"
+        links = COLAB.findall(text)
+        assert links, f"{path} links no chapter"
+        for repo, branch, target in links:
+            assert (repo, branch) == (config["url"].removeprefix("https://github.com/"),
+                                      config["branch"]), path  # fmt: skip
+            assert target in chapters, f"{path} links {target}, which is not a chapter"
+
+
 def test_assignment_downloads_are_in_the_site(site):
     found = set()
     for path in setup_cell.chapters():
