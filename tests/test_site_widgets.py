@@ -220,6 +220,74 @@ def test_word_space_types_and_projects_on_a_bare_page(browser, bare_page, dims):
     assert state["dim"] == 40
 
 
+@pytest.mark.parametrize("dims", [2, 3])
+def test_word_space_draws_typed_arrows(browser, bare_page, dims):
+    """``a>b`` in the box draws an arrow from a to b beside the figure's own, which follows its
+    words into another projection; one with an unknown end is named and not drawn."""
+    rng = np.random.default_rng(5)
+    words = ["france", "paris", "italy", "rome", "spain", "madrid", "japan", "tokyo"]
+    words += [f"w{i}" for i in range(100)]
+    kv = keyed_vectors(rng.normal(size=(len(words), 30)), words)
+    countries, capitals = words[0:8:2], words[1:8:2]
+    widget = word_space(kv, {"countries": countries, "capitals": capitals},
+                        arrows=list(zip(countries, capitals)), dims=dims)  # fmt: skip
+    with serve(bare_page(widget.to_html())) as url:
+        v = Visit(browser, f"{url}/index.html")
+        page, plot = v.page, v.page.locator(".dlnlp-figure").first
+        plot.locator(".main-svg").first.wait_for(timeout=20_000)
+        state, Z, _ = page_state(page.content())
+        row = {w: i for i, w in enumerate(state["words"])}
+        A, b = np.array(state["basis"]["axes"]), np.array(state["basis"]["offset"])
+        n_traces = plot.evaluate("gd => gd.data.length")
+
+        def arrow(i: int) -> np.ndarray:
+            """Arrow i's start and end as drawn, shape (2, dims)."""
+            if dims == 3:
+                return coordinates(plot, i)
+            got = plot.evaluate(f"gd => gd.layout.annotations[{i}]")
+            return np.array([[got["ax"], got["ay"]], [got["x"], got["y"]]])
+
+        page.fill(".dlnlp-typed", "w5>w17, w30, w5->qqzzxv")
+        page.press(".dlnlp-typed", "Enter")
+        typed_trace = n_traces  # the typed words, then (3-D) the typed arrow's line
+        page.wait_for_function(
+            f"el => el.data.length === {n_traces + (2 if dims == 3 else 1)}",
+            arg=plot.element_handle(),
+        )
+        assert plot.evaluate(f"gd => gd.data[{typed_trace}].text") == ["w5", "w17", "w30"]
+        assert "qqzzxv" in page.locator(".dlnlp-message").inner_text()
+        expected = Z[[row["w5"], row["w17"]]] @ A.T + b
+        if dims == 2:
+            assert plot.evaluate("gd => gd.layout.annotations.length") == 5
+            got = arrow(4)
+        else:
+            assert plot.evaluate("gd => gd.data.at(-1).name") == "w5 → w17"
+            got = arrow(n_traces + 1)
+        np.testing.assert_allclose(got, expected, atol=1e-9 * np.abs(expected).max())
+
+        page.select_option(".dlnlp-project", "1")  # the capitals' own components
+        axis = "gd.layout.scene.xaxis" if dims == 3 else "gd.layout.xaxis"
+        page.wait_for_function(
+            f"gd => {axis}.title.text.startsWith('PC1 of capitals')", arg=plot.element_handle()
+        )
+        mean, axes = numpy_basis(Z[[row[w] for w in capitals]], dims)
+        expected = (Z[[row["w5"], row["w17"]]] - mean) @ axes
+        got = arrow(4 if dims == 2 else n_traces + 1)
+        np.testing.assert_allclose(got, expected, atol=1e-9 * np.abs(expected).max())
+
+        if dims == 2:  # switched off, the arrows stay off when more is typed
+            plot.locator(".updatemenu-button", has_text="arrows off").click()
+            page.fill(".dlnlp-typed", "w5>w17, w40>w41")
+            page.press(".dlnlp-typed", "Enter")
+            page.wait_for_function(
+                f"el => el.data[{typed_trace}].text.length === 4", arg=plot.element_handle()
+            )
+            assert plot.evaluate("gd => gd.layout.annotations.length") == 0
+            plot.locator(".updatemenu-button", has_text="arrows on").click()
+            assert plot.evaluate("gd => gd.layout.annotations.length") == 6
+        assert v.errors == [] and v.blocked == [] and v.failed == []
+
+
 def test_word_space_types_and_projects_on_the_built_chapter(browser, site):
     """The countries-and-capitals explorer of the count-based chapter (needs `make book`)."""
     with serve(site) as url:

@@ -178,9 +178,10 @@
     });
     var typed = element("input", {
       type: "text", className: "dlnlp-typed", size: 34,
-      placeholder: "type words, e.g. king, queen, man, woman",
+      placeholder: "type words or arrows: king, queen, man>woman",
     });
-    typed.setAttribute("aria-label", "words to add to the figure, separated by commas");
+    typed.setAttribute("aria-label",
+      "words to add to the figure, separated by commas; a>b draws an arrow from a to b");
     var draw = element("button", { type: "button", className: "dlnlp-draw", textContent: "draw" });
     var choice = element("select", { className: "dlnlp-project" });
     choice.add(new Option("all groups", "all"));
@@ -194,6 +195,12 @@
     gd.parentNode.insertBefore(bar, gd);
     return { typed: typed, draw: draw, choice: choice, message: message };
   }
+
+  // an arrow typed by the reader, drawn like the figure's own (word_space._arrow)
+  var ARROW = {
+    xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 2,
+    arrowwidth: 1.2, arrowcolor: "grey", text: "",
+  };
 
   function attach(gd, state) {
     var page = decode(state), dims = state.dims, nGroups = state.groups.length;
@@ -213,11 +220,21 @@
     var ui = controls(gd, state);
 
     function redraw() {
-      var found = [], missing = [], notes = [];
-      ui.typed.value.split(/[\s,]+/).filter(Boolean).forEach(function (w) {
+      var found = [], missing = [], notes = [], typedArrows = [];
+      var lookUp = function (w) {
         var hit = page.row.has(w) ? w : page.row.has(w.toLowerCase()) ? w.toLowerCase() : null;
         if (hit === null) missing.push(w);
         else if (found.indexOf(hit) < 0) found.push(hit);
+        return hit;
+      };
+      ui.typed.value.split(/[\s,]+/).filter(Boolean).forEach(function (token) {
+        var ends = token.split(/-?>/);  // "a>b" (or "a->b"): an arrow from a to b
+        if (ends.length === 2 && ends[0] && ends[1]) {
+          var a = lookUp(ends[0]), b = lookUp(ends[1]);
+          if (a !== null && b !== null) typedArrows.push([a, b]);
+        } else {
+          lookUp(token);
+        }
       });
       if (missing.length) {
         notes.push("not among the " + page.words.length.toLocaleString("en") +
@@ -247,7 +264,9 @@
       var data = gd.data.slice(0, shown).map(function (t, i) {
         return place(t, i < nGroups ? t.text : state.arrows[i - nGroups]);
       });
+      var added = 0;  // traces after the figure's own: typed words, then (3-D) typed arrows
       if (found.length) {
+        added += 1;
         data.push(place({
           type: dims === 2 ? "scatter" : "scatter3d", name: "typed words", text: found,
           mode: "markers+text", textposition: "top center", marker: { symbol: "diamond" },
@@ -257,6 +276,15 @@
           }),
         }, found));
       }
+      if (dims === 3) {  // plotly has no 3-D arrows: a line per pair, as Python draws them
+        typedArrows.forEach(function (pair) {
+          added += 1;
+          data.push(place({
+            type: "scatter3d", mode: "lines", name: pair[0] + " \u2192 " + pair[1],
+            line: { color: "grey" }, hoverinfo: "name",
+          }, pair));
+        });
+      }
       var layout = Object.assign({}, gd.layout);
       var parent = dims === 2 ? layout : (layout.scene = Object.assign({}, layout.scene));
       axisKeys.forEach(function (key, j) {
@@ -264,18 +292,20 @@
           " (" + Math.round(100 * basis.explained[j]) + "% of variance)";
         parent[key] = Object.assign({}, parent[key], { title: { text: text }, autorange: true });
       });
-      var arrows = dims === 2 ? state.arrows.map(function (pair, i) {
+      var arrows = dims === 2 ? state.arrows.concat(typedArrows).map(function (pair, i) {
         var a = where(pair[0]), b = where(pair[1]);
-        return Object.assign({}, arrowStyle[i], { ax: a[0], ay: a[1], x: b[0], y: b[1] });
+        return Object.assign({}, arrowStyle[i] || ARROW, { ax: a[0], ay: a[1], x: b[0], y: b[1] });
       }) : [];
-      if ((gd.layout.annotations || []).length) layout.annotations = arrows;
+      // the arrows stay off when the reader switched them off
+      var off = state.arrows.length > 0 && !(gd.layout.annotations || []).length;
+      if (dims === 2 && !off) layout.annotations = arrows;
       layout.updatemenus = menus.map(function (menu) {
         var copy = JSON.parse(JSON.stringify(menu));
         var now = gd.layout.updatemenus.find(function (m) { return m.name === menu.name; });
         copy.active = now && now.active;  // the dropdown keeps showing the reader's choice
         copy.buttons.forEach(function (button) {
           var args = button.args[0];
-          if (args.visible) args.visible = args.visible.concat(found.length ? [true] : []);
+          if (args.visible) args.visible = args.visible.concat(Array(added).fill(true));
           if (args.annotations && args.annotations.length) args.annotations = arrows;
         });
         return copy;

@@ -7,7 +7,8 @@ group per key.  On the page (JupyterLab, Colab or the static site) the reader ca
 * pick one group or all of them from the dropdown,
 * hover a word to see its nearest neighbours in the whole vocabulary,
 * switch the analogy arrows (a -> b) on and off,
-* type words, which are drawn as one more group in the same projection,
+* type words, which are drawn as one more group in the same projection, and arrows
+  (``man>woman``) from one word to another,
 * project everything on the principal components of one group or of the typed words.
 
 The figure itself is made here, in Python.  For the last two the output also carries
