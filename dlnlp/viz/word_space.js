@@ -196,12 +196,6 @@
     return { typed: typed, draw: draw, choice: choice, message: message };
   }
 
-  // an arrow typed by the reader, drawn like the figure's own (word_space._arrow)
-  var ARROW = {
-    xref: "x", yref: "y", axref: "x", ayref: "y", showarrow: true, arrowhead: 2,
-    arrowwidth: 1.2, arrowcolor: "grey", text: "",
-  };
-
   function attach(gd, state) {
     var page = decode(state), dims = state.dims, nGroups = state.groups.length;
     var shown = gd.data.length;  // groups, then (3-D) one line per arrow; typed words come last
@@ -215,7 +209,6 @@
     var axisKeys = dims === 2 ? ["xaxis", "yaxis"] : ["xaxis", "yaxis", "zaxis"];
     var axisParent = function (layout) { return dims === 2 ? layout : layout.scene; };
     var titles = axisKeys.map(function (key) { return axisParent(gd.layout)[key].title.text; });
-    var arrowStyle = (gd.layout.annotations || []).slice();
     var menus = JSON.parse(JSON.stringify(gd.layout.updatemenus || []));
     var ui = controls(gd, state);
 
@@ -292,9 +285,9 @@
           " (" + Math.round(100 * basis.explained[j]) + "% of variance)";
         parent[key] = Object.assign({}, parent[key], { title: { text: text }, autorange: true });
       });
-      var arrows = dims === 2 ? state.arrows.concat(typedArrows).map(function (pair, i) {
+      var arrows = dims === 2 ? state.arrows.concat(typedArrows).map(function (pair) {
         var a = where(pair[0]), b = where(pair[1]);
-        return Object.assign({}, arrowStyle[i] || ARROW, { ax: a[0], ay: a[1], x: b[0], y: b[1] });
+        return Object.assign({}, state.arrow, { ax: a[0], ay: a[1], x: b[0], y: b[1] });
       }) : [];
       // the arrows stay off when the reader switched them off
       var off = state.arrows.length > 0 && !(gd.layout.annotations || []).length;

@@ -147,6 +147,7 @@ def word_space(
         dims=dims,
         groups=[[name, ws] for name, ws in groups.items()],
         arrows=[[a, b] for a, b in arrows],
+        arrow=ARROW,
         neighbours=neighbours,
         **_page_vectors(kv, X, words, axes, vocabulary, components),
     )
@@ -213,22 +214,22 @@ def _hover(kv: KeyedVectors, word: str, k: int) -> str:
     return f"<b>{word}</b><br>nearest: {near}"
 
 
+# how a 2-D arrow looks: the figure's own and those the reader types (word_space.js)
+ARROW = dict(
+    xref="x",
+    yref="y",
+    axref="x",
+    ayref="y",
+    showarrow=True,
+    arrowhead=2,
+    arrowwidth=1.2,
+    arrowcolor="grey",
+    text="",
+)
+
+
 def _arrow(start: np.ndarray, end: np.ndarray) -> dict:
-    return dict(
-        x=end[0],
-        y=end[1],
-        ax=start[0],
-        ay=start[1],
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        showarrow=True,
-        arrowhead=2,
-        arrowwidth=1.2,
-        arrowcolor="grey",
-        text="",
-    )
+    return dict(ARROW, x=end[0], y=end[1], ax=start[0], ay=start[1])
 
 
 def _menus(names: list[str], n_traces: int, dims: int, arrows, fig: go.Figure) -> list[dict]:
